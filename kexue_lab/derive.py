@@ -638,12 +638,12 @@ class Derivation:
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
     def to_markdown(self) -> str:
-        rows = [f"**{self.title}**", "", "| | step | why | check |", "|---|---|---|---|"]
+        rows = [f"**{self.title}**", "", "| | check | step | why |", "|---|---|---|---|"]
         for i, s in enumerate(self.steps, 1):
             body = f"{s.lhs} {s.rel} {s.rhs}".strip() if s.rel else s.lhs
             math_cell = f"${_safe_md(body)}$" if body else ""
             check = _MARK[s.status] + (f" ({s.detail})" if s.detail else "")
-            rows.append(f"| {i} | {math_cell} | {_md_text(s.why)} | {_md_text(check)} |")
+            rows.append(f"| {i} | {_md_text(check)} | {math_cell} | {_md_text(s.why)} |")
         counts = ", ".join(f"{v} {k}" for k, v in self.summary().items() if v)
         rows += ["", f"*{len(self.steps)} steps: {counts}.*"]
         return "\n".join(rows)

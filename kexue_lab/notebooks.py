@@ -194,6 +194,7 @@ def check_all(root: str | pathlib.Path = ".") -> list[str]:
 
 def status_rows(root: str | pathlib.Path = ".") -> list[dict]:
     """One row per chapter: derivation steps by status, claims, errata, CPU seconds."""
+    root = pathlib.Path(root)
     rows = []
     for ch in chapters(root):
         c = ch.claims
@@ -202,7 +203,7 @@ def status_rows(root: str | pathlib.Path = ".") -> list[dict]:
                 "chapter": f"{ch.article}",
                 "part": ch.part,
                 "title": ch.title or ch.slug,
-                "path": str(ch.ipynb.with_suffix("").as_posix()),
+                "path": ch.ipynb.relative_to(root).with_suffix("").as_posix(),
                 "steps": sum(ch.derivations.values()),
                 **{k: ch.derivations.get(k, 0) for k in STATUSES},
                 "reproduced": c.get("reproduced", 0),
