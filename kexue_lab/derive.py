@@ -207,6 +207,12 @@ def _eval_f64(expr: sp.Basic, syms: Sequence[sp.Symbol], point: Mapping[sp.Symbo
     return out
 
 
+def _eval_derivatives(expr: sp.Basic) -> sp.Basic:
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(_eval_derivatives)
+    return expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
+
+
 def _numeric_compare(
     lhs: sp.Basic,
     rhs: sp.Basic,
@@ -221,6 +227,9 @@ def _numeric_compare(
     Returns ``(agree, detail, counterexample)``. Raises :class:`DerivationError`
     when too few points can be evaluated.
     """
+    # Unevaluated derivatives are evaluated symbolically first: substituting a number for the
+    # variable of differentiation would make them meaningless.
+    lhs, rhs = _eval_derivatives(lhs), _eval_derivatives(rhs)
     syms = sorted((lhs.free_symbols | rhs.free_symbols), key=lambda s: s.name)
     rng = random.Random(seed)
     good = 0

@@ -213,3 +213,11 @@ def test_any_wrong_constant_is_caught(k, m):
         d.step((x + k) ** m, sp.expand((x + k) ** m), "binomial")
     with pytest.raises(DerivationError):
         d.step((x + k) ** m, sp.expand((x + k) ** m) + sp.Rational(1, 7), "off by 1/7")
+
+
+def test_numeric_step_with_unevaluated_derivative():
+    d = Derivation("t")
+    d.step(sp.Derivative(x**3, x), 3 * x**2, "power rule", check="numeric")
+    assert d.steps[-1].status == "numeric"
+    with pytest.raises(DerivationError, match="false"):
+        d.step(sp.Derivative(x**3, x), 2 * x**2, check="numeric")
