@@ -24,12 +24,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "list":
         rows = notebooks.status_rows(root)
-        print(f"{'chapter':>8}  {'part':<13} {'steps':>5} {'refuted':>7} {'claims ok/not/all':>18} {'cpu s':>6}  title")
+        print(f"{'chapter':>8}  {'part':<13} {'steps':>5} {'errata':>6} {'claims ok/not/all':>18} {'cpu s':>6}  title")
         for r in rows:
             cpu = "-" if r["cpu_seconds"] is None else f"{r['cpu_seconds']:.1f}"
             claims = f"{r['reproduced']}/{r['not_reproduced']}/{r['claims']}"
             print(
-                f"{r['chapter']:>8}  {r['part']:<13} {r['steps']:>5} {r['errata']:>7} {claims:>18} {cpu:>6}  {r['title']}"
+                f"{r['chapter']:>8}  {r['part']:<13} {r['steps']:>5} {r['errata']:>6} {claims:>18} {cpu:>6}  {r['title']}"
             )
         return 0
     if args.command == "status":

@@ -44,6 +44,8 @@ PARTS = (
     "engineering",
 )
 RUNTIME_MIME = "application/vnd.kexue.runtime+json"
+# An erratum box: an admonition whose classes include "erratum" (see book/contributing.md).
+_ERRATUM = re.compile(r"^:class:[^\n]*\berratum\b", flags=re.M)
 _NAME = re.compile(r"^(?P<id>\d+)-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 
 
@@ -61,6 +63,7 @@ class Chapter:
     claims: dict[str, int] = field(default_factory=dict)
     cpu_seconds: float | None = None
     errata: int = 0
+    refuted: int = 0
 
 
 def chapters(root: str | pathlib.Path = ".") -> list[Chapter]:
@@ -91,6 +94,7 @@ def _read_outputs(ch: Chapter) -> None:
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
             src = "".join(cell.get("source", ""))
+            ch.errata += len(_ERRATUM.findall(src))
             if not ch.title:
                 m = re.search(r"^# (.+)$", src, flags=re.M)
                 if m:
@@ -107,7 +111,7 @@ def _read_outputs(ch: Chapter) -> None:
             if RUNTIME_MIME in data:
                 ch.cpu_seconds = float(data[RUNTIME_MIME]["cpu_seconds"])
     ch.claims = claims_total
-    ch.errata = ch.derivations.get("refuted", 0)
+    ch.refuted = ch.derivations.get("refuted", 0)
 
 
 # ----------------------------------------------------------------------------- gates
@@ -210,6 +214,7 @@ def status_rows(root: str | pathlib.Path = ".") -> list[dict]:
                 "not_reproduced": c.get("not reproduced", 0),
                 "claims": sum(c.values()),
                 "errata": ch.errata,
+                "refuted": ch.refuted,
                 "cpu_seconds": ch.cpu_seconds,
             }
         )
@@ -221,7 +226,7 @@ def status_markdown(root: str | pathlib.Path = ".", *, link_prefix: str = "../")
     rows = status_rows(root)
     head = (
         "| chapter | part | symbolic | numeric | enumeration | Monte Carlo | approximation | definition "
-        "| errata (refuted) | claims reproduced / not / total | CPU s (last run) |"
+        "| refuted | errata shown | claims reproduced / not / total | CPU s (last run) |"
     )
     out = [
         "# Status of every chapter",
@@ -242,7 +247,7 @@ def status_markdown(root: str | pathlib.Path = ".", *, link_prefix: str = "../")
         title = r["title"].replace("|", "\\|")
         out.append(
             f"| [{r['chapter']}: {title}]({link_prefix}{r['path']}.ipynb) | {r['part']} | {r['symbolic']} | {r['numeric']} "
-            f"| {r['enumeration']} | {r['montecarlo']} | {r['approximation']} | {r['definition']} | {r['errata']} "
+            f"| {r['enumeration']} | {r['montecarlo']} | {r['approximation']} | {r['definition']} | {r['refuted']} | {r['errata']} "
             f"| {r['reproduced']} / {r['not_reproduced']} / {r['claims']} | {cpu} |"
         )
     n_steps = sum(tot.values())
@@ -252,7 +257,7 @@ def status_markdown(root: str | pathlib.Path = ".", *, link_prefix: str = "../")
         f"({tot['symbolic']} symbolic, {tot['numeric']} numeric, {tot['enumeration']} by enumeration, "
         f"{tot['montecarlo']} by Monte Carlo, {tot['approximation']} approximations with measured error, "
         f"{tot['definition']} definitions), "
-        f"{sum(r['errata'] for r in rows)} errata shown, "
+        f"{sum(r['refuted'] for r in rows)} refuted steps, {sum(r['errata'] for r in rows)} errata boxes, "
         f"{sum(r['reproduced'] for r in rows)} of {sum(r['claims'] for r in rows)} claims reproduced.",
         "",
     ]

@@ -27,6 +27,11 @@ kernelspec:
 
 Some text.
 
+```{admonition} Erratum: a wrong sign
+:class: erratum
+The article's sign is wrong.
+```
+
 ```{code-cell} ipython3
 x = 1
 ```
@@ -74,7 +79,8 @@ def test_clean_pair_passes_and_status_is_read(tmp_path):
     assert notebooks.check_all(tmp_path) == []
     (row,) = notebooks.status_rows(tmp_path)
     assert row["title"] == "A test chapter"
-    assert (row["symbolic"], row["numeric"], row["errata"], row["steps"]) == (2, 1, 1, 4)
+    assert (row["symbolic"], row["numeric"], row["refuted"], row["steps"]) == (2, 1, 1, 4)
+    assert row["errata"] == 1  # the erratum box in the markdown
     assert (row["reproduced"], row["not_reproduced"], row["claims"]) == (2, 1, 3)
     assert row["cpu_seconds"] == pytest.approx(3.25)
     page = notebooks.status_markdown(tmp_path)
