@@ -30,11 +30,15 @@ and, at each end, the candidates in ``order`` (``"longest_first"`` = ascending s
 Aho-Corasick scan; or ``"shortest_first"``); their output distribution depends on this order, that of
 ``perfect`` and ``ffbs`` does not.
 
-All arithmetic is in log space (float64). Randomness comes only from the :class:`numpy.random.Generator`
-passed as ``rng``, drawn in chunks: ``perfect`` compares :math:`\\log v` with :math:`v=1-u\\in(0,1]`, the others
-use :math:`u\\in[0,1)`; either way a test "uniform < p" succeeds with probability exactly ``p``, and the first
-candidate at each end, whose acceptance probability is 1, is taken without a draw. Never backtracks through an
-unset back-pointer.
+Arithmetic is float64. ``perfect`` accumulates the weights :math:`Z(e)` *linearly*, each piece weighted by
+:math:`e^{\\alpha s(w)}2^{-|w|}` (the factor :math:`2^{-l}` is common to every segmentation, so the law is unchanged,
+and it keeps :math:`Z(e)` from growing: at most :math:`m` candidates of total factor :math:`<1`); the pending
+window is rescaled by exact powers of two when :math:`Z` gets small, and a text on which this could lose
+precision (an extreme :math:`\\alpha`) is redone in log space, as ``ffbs`` and the others always run. Randomness
+comes only from the :class:`numpy.random.Generator` passed as ``rng``, drawn in chunks of :math:`u\\in[0,1)`; a
+newcomer of weight :math:`w` at cumulative weight :math:`W` is accepted iff :math:`uW<w` (``perfect``) or
+``u < p`` (the others): probability exactly :math:`w/W` or ``p``. The first candidate at each end, whose
+acceptance probability is 1, is taken without a draw. Never backtracks through an unset back-pointer.
 
 First used in chapter 9768 (legacy) and 9811 (perfect).
 """
@@ -135,7 +139,142 @@ def _backtrack(text: bytes, back: Sequence[int]) -> list[bytes]:
     return pieces
 
 
+_RESCALE_BELOW = 2.0**-600  # Z(start) below this: rescale the pending window by a power of two
+_PRECISE = 2.0**-960  # a nonzero weight below this may have lost bits to underflow: redo in log space
+_META = 256  # key of a weighted-trie node's (trie node, depth, alpha); text codes are 0..255 or _END
+_END = -1  # appended to the codes of the text: never a trie key, so every walk stops without a bounds test
+_MAX_ALPHAS = 8  # weighted tries kept per model
+
+
+def _weighted_trie(model: UnigramModel, alpha: float) -> dict:
+    """Root of the lazily filled weighted copy of ``model``'s trie for ``alpha`` (cached on the model).
+
+    A node maps a byte to ``(child, w)`` with :math:`w=e^{\\alpha s(c_{1..d})}2^{-d}` at depth :math:`d` (``None``
+    for a prefix that is not a piece), or to ``None`` where the trie has no such child; entries are made on first
+    use by :func:`_grow`, so only the part of the vocabulary that the texts reach is ever built.
+    """
+    tries = model._wtries
+    if tries is None:
+        tries = model._wtries = {}
+    root = tries.get(alpha)
+    if root is None:
+        if len(tries) >= _MAX_ALPHAS:
+            del tries[next(iter(tries))]
+        root = tries[alpha] = {_META: (model._trie, 0, alpha)}
+    return root
+
+
+def _grow(node: dict, b: int):
+    """Fill and return the entry of weighted-trie ``node`` for byte code ``b`` (see :func:`_weighted_trie`)."""
+    trie_node, depth, alpha = node[_META]
+    entry = trie_node.get(b)
+    if entry is not None:
+        child, lp = entry
+        depth += 1
+        w = None if lp is None else math.ldexp(math.exp(alpha * lp), -depth)
+        entry = ({_META: (child, depth, alpha)}, w)
+    node[b] = entry
+    return entry
+
+
+def _rescale(z: list[float], s: int, m: int) -> float | None:
+    """Multiply the pending weights ``z[s..s+m]`` by the power of two that brings ``z[s]`` into [1/2, 1).
+
+    Exact (no rounding). Returns the new ``z[s]``, or ``None`` (redo in log space) if a weight in the window is
+    nonzero but below ``_PRECISE`` (it may have lost bits to underflow) or would overflow.
+    """
+    f = 2.0 ** -math.frexp(z[s])[1]
+    for j in range(s, min(len(z), s + m + 1)):
+        v = z[j]
+        if v:
+            if v < _PRECISE:
+                return None
+            v *= f
+            if v == POS_INF:
+                return None
+            z[j] = v
+    return z[s]
+
+
 def _sample_perfect(text: bytes, model: UnigramModel, alpha: float, rng: np.random.Generator) -> list[bytes]:
+    """The perfect sampler (validated inputs, non-empty text).
+
+    One push-style pass: ``z[e]`` accumulates the weights :math:`Z(k)e^{\\alpha s(c_{k+1..e})}2^{-(e-k)}` of the
+    candidates arriving at ``e``; the first is taken, a later one of weight ``c`` replaces the back-pointer iff
+    ``u * z[e] < c`` (``z[e]`` including ``c``), one uniform ``u`` per such candidate. The factor
+    :math:`2^{-(e-k)}` multiplies every segmentation by :math:`2^{-l}`, so :math:`Z(e)2^{e}` is the partition
+    function and the law is :math:`e^{\\alpha s}/Z`; it also keeps every ``z`` below the largest pending one.
+    Small ``z`` are rescaled exactly by :func:`_rescale`. If a weight underflows (or could have lost
+    precision), the text is sampled again by :func:`_sample_perfect_log`; that decision depends on the text,
+    the model and alpha only, never on the draws, so the law is unchanged.
+    """
+    n = len(text)
+    root = _weighted_trie(model, alpha)
+    codes = [*text, _END]
+    z = [0.0] * (n + 1)
+    z[0] = 1.0
+    back = [-1] * (n + 1)
+    low = _RESCALE_BELOW
+    us = rng.random(min(n + 16, _CHUNK)).tolist()  # about one uniform per byte; refilled when used up
+    pop = us.pop
+    for s in range(n):
+        zs = z[s]
+        if zs < low:
+            if not zs:
+                if back[s] < 0:  # unreachable
+                    continue
+                return _sample_perfect_log(text, model, alpha, rng)  # reached, but its weight underflowed to 0
+            zs = _rescale(z, s, model._max_len) if zs >= _PRECISE else None
+            if zs is None:
+                return _sample_perfect_log(text, model, alpha, rng)
+        z[s] = 0.0  # no longer needed: frees the float, keeping the working set small on long texts
+        node = root
+        e = s
+        while True:
+            try:
+                entry = node[codes[e]]
+            except KeyError:
+                entry = _grow(node, codes[e])
+            if entry is None:
+                break
+            node, w = entry
+            e += 1
+            if w is None:
+                continue
+            c = zs * w  # this candidate's weight
+            old = z[e]
+            if old:
+                a = old + c
+                z[e] = a
+                try:
+                    u = pop()
+                except IndexError:
+                    us.extend(rng.random(min(n // 2 + 16, _CHUNK)).tolist())
+                    u = pop()
+                if u * a < c:  # probability c / a: the weighted reservoir rule
+                    back[e] = s
+            else:  # first candidate at e: acceptance probability exactly 1
+                z[e] = c
+                back[e] = s
+    zn = z[n]
+    if zn < _PRECISE:
+        if zn or back[n] >= 0:
+            return _sample_perfect_log(text, model, alpha, rng)
+        raise _unsegmentable(text, [0.0 if e == 0 or k >= 0 else NEG_INF for e, k in enumerate(back)])
+    pieces = []
+    e = n
+    while e > 0:
+        s = back[e]
+        if s < 0:  # cannot happen for a reachable end; guard against a silent partial path
+            raise RuntimeError(f"internal error: unset back-pointer at offset {e}")
+        pieces.append(text[s:e])
+        e = s
+    pieces.reverse()
+    return pieces
+
+
+def _sample_perfect_log(text: bytes, model: UnigramModel, alpha: float, rng: np.random.Generator) -> list[bytes]:
+    """The perfect sampler in log space: slower, but safe for any alpha (the fallback of :func:`_sample_perfect`)."""
     n = len(text)
     z = [NEG_INF] * (n + 1)
     z[0] = 0.0
@@ -280,6 +419,16 @@ def sample_segmentation(
 
     First used in chapter 9768.
     """
+    if (
+        type(text) is bytes
+        and type(model) is UnigramModel
+        and type(alpha) is float
+        and 0.0 <= alpha < POS_INF
+        and method == "perfect"
+        and order == "longest_first"
+        and type(rng) is np.random.Generator
+    ):  # the common call: nothing to convert and every check below would pass
+        return _sample_perfect(text, model, alpha, rng) if text else []
     text = as_bytes(text)
     model = _check_model(model)
     alpha = check_alpha(alpha)

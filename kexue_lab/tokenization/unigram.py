@@ -132,7 +132,7 @@ class UnigramModel:
     First used in chapter 9752.
     """
 
-    __slots__ = ("_logp", "_max_len", "_trie", "_rtrie")
+    __slots__ = ("_logp", "_max_len", "_trie", "_rtrie", "_wtries")
 
     def __init__(self, logp: Mapping[bytes, float]) -> None:
         if isinstance(logp, UnigramModel):
@@ -163,6 +163,7 @@ class UnigramModel:
         self._max_len = max(len(p) for p in table)
         self._trie = _build_trie(table.items())
         self._rtrie: dict | None = None  # trie of reversed pieces, built on first use (backward passes)
+        self._wtries: dict | None = None  # alpha -> weighted trie of the perfect sampler (sampling.py), lazy
 
     @classmethod
     def from_counts(cls, counts: Mapping[bytes, int]) -> UnigramModel:
