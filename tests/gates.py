@@ -50,7 +50,8 @@ GATES: list[tuple[str, object]] = [
 
 
 def main() -> int:
-    env = dict(os.environ, PYTHONHASHSEED="0", KEXUE_PROFILE="ci", MPLBACKEND="Agg")
+    env = dict(os.environ, PYTHONHASHSEED="0", KEXUE_PROFILE="ci")
+    env.pop("MPLBACKEND", None)  # notebooks need the inline backend: their figures are outputs
     env.pop("KEXUE_DEVICE", None)
     times: list[tuple[str, float, str]] = []
     failed = False
