@@ -225,16 +225,18 @@ def status_markdown(root: str | pathlib.Path = ".", *, link_prefix: str = "../")
     """The status page as MyST Markdown (written to ``book/status.md`` at build time)."""
     rows = status_rows(root)
     head = (
-        "| chapter | part | symbolic | numeric | enumeration | Monte Carlo | approximation | definition "
-        "| refuted | errata shown | claims reproduced / not / total | CPU s (last run) |"
+        "| chapter | ✔ sym. | ✔ num. | ✔ enum. | ✔ MC | ≈ approx. | ≔ def. "
+        "| ✘ refuted | errata shown | claims ✔ / ✘ / all | CPU s |"
     )
     out = [
         "# Status of every chapter",
         "",
         "This page is generated when the book is built, from the executed notebooks themselves: the",
         "derivation summaries and claims tables their cells stored, and the CPU time of their last",
-        "execution. Nothing here is typed by hand. The check statuses are explained in the",
-        "{ref}`introduction <verified-statuses>`.",
+        "execution (the `ci` profile, one thread). Nothing here is typed by hand. The check marks are",
+        "explained in the {ref}`introduction <verified-statuses>`; *claims* counts the article's claims",
+        "reproduced (✔) and not reproduced (✘) in each chapter's table; *errata shown* counts the boxes",
+        "where a chapter shows the article wrong or loose.",
         "",
         head,
         "|" + "|".join(["---"] * (head.count("|") - 1)) + "|",
@@ -246,7 +248,7 @@ def status_markdown(root: str | pathlib.Path = ".", *, link_prefix: str = "../")
         cpu = "—" if r["cpu_seconds"] is None else f"{r['cpu_seconds']:.1f}"
         title = r["title"].replace("|", "\\|")
         out.append(
-            f"| [{r['chapter']}: {title}]({link_prefix}{r['path']}.ipynb) | {r['part']} | {r['symbolic']} | {r['numeric']} "
+            f"| [{r['chapter']}]({link_prefix}{r['path']}.ipynb) ({r['part']}): {title} | {r['symbolic']} | {r['numeric']} "
             f"| {r['enumeration']} | {r['montecarlo']} | {r['approximation']} | {r['definition']} | {r['refuted']} | {r['errata']} "
             f"| {r['reproduced']} / {r['not_reproduced']} / {r['claims']} | {cpu} |"
         )

@@ -84,7 +84,7 @@ def test_clean_pair_passes_and_status_is_read(tmp_path):
     assert (row["reproduced"], row["not_reproduced"], row["claims"]) == (2, 1, 3)
     assert row["cpu_seconds"] == pytest.approx(3.25)
     page = notebooks.status_markdown(tmp_path)
-    assert "1234: A test chapter" in page and "| 2 / 1 / 3 |" in page
+    assert "[1234](" in page and "A test chapter" in page and "| 2 / 1 / 3 |" in page
 
 
 def test_edited_md_is_detected_by_content_not_mtime(tmp_path):
