@@ -7,7 +7,7 @@ Not a test (no assertions on time; the file name keeps pytest from collecting it
 It prints bytes/s (best of ``--repeats`` runs, CPU time of this process, one thread) for, on the same
 machine and the same texts:
 
-* Chinese (sentences drawn from jieba's dictionary, see ``chinese_sentences``): jieba ``lcut(HMM=False)``,
+* Chinese (sentences drawn from jieba's dictionary, see ``kexue_lab.tokenization.jieba_dict.jieba_sentences``): jieba ``lcut(HMM=False)``,
   our ``viterbi_decode`` and our perfect sampler on the UnigramModel of jieba's dictionary;
 * English (lines of ``pydoc_data.topics``): our ``viterbi_decode`` / perfect sampler / FFBS on a
   BytePiece vocabulary, bytepiece's Cython ``_tokenize`` (alpha=-1 decode, alpha>=0 sample) on the same
@@ -29,7 +29,6 @@ import math
 import os
 import pathlib
 import platform
-import re
 import sys
 import time
 
@@ -40,35 +39,8 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kexue_lab.tokenization import BytePieceTrainer, UnigramModel, sample_segmentation, viterbi_decode  # noqa: E402
-
-HAN = re.compile("[\u4e00-\u9fd5]+")
-
-
-def jieba_model():
-    """jieba's dictionary as a UnigramModel: s(w) = log f(w) - log total, unknown Han characters log(1/total)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    freq, total = jieba.dt.FREQ, jieba.dt.total
-    lt = math.log(total)
-    logp = {w.encode(): math.log(f) - lt for w, f in freq.items() if f}
-    for cp in range(0x4E00, 0x9FD6):
-        logp.setdefault(chr(cp).encode(), -lt)
-    return jieba, UnigramModel(logp)
-
-
-def chinese_sentences(jieba, n: int, seed: int = 0) -> list[str]:
-    """Concatenations of 2..11 Han-only dictionary words drawn with probability proportional to frequency."""
-    freq = jieba.dt.FREQ
-    words = sorted(w for w, f in freq.items() if f and HAN.fullmatch(w))
-    p = np.array([freq[w] for w in words], dtype=np.float64)
-    p /= p.sum()
-    rng = np.random.default_rng(seed)
-    sizes = rng.integers(2, 12, size=n)
-    drawn = rng.choice(len(words), size=int(sizes.sum()), p=p)
-    return ["".join(words[j] for j in chunk) for chunk in np.split(drawn, np.cumsum(sizes)[:-1])]
+from kexue_lab.tokenization import BytePieceTrainer, sample_segmentation, viterbi_decode  # noqa: E402
+from kexue_lab.tokenization.jieba_dict import jieba_model, jieba_sentences  # noqa: E402
 
 
 def english_lines() -> list[str]:
@@ -100,8 +72,10 @@ def main(argv=None) -> dict:
     rates: dict[str, float] = {}
 
     # ---- Chinese: jieba's dictionary
-    jieba, jm = jieba_model()
-    sents = chinese_sentences(jieba, 500 if args.quick else 3000)
+    import jieba
+
+    jm = jieba_model()
+    sents = jieba_sentences(500 if args.quick else 3000)
     sb = [s.encode() for s in sents]
     nzh = sum(map(len, sb))
     rates["zh_jieba_cut_hmm_false"] = best_rate(lambda: [jieba.lcut(s, HMM=False) for s in sents], nzh, repeats)

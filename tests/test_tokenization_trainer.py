@@ -26,6 +26,7 @@ from kexue_lab.tokenization import (
     segmentation_score,
     viterbi_decode,
 )
+from kexue_lab.tokenization.jieba_dict import jieba_sentences
 from kexue_lab.tokenization.trainer import (
     CONTINUATION_PENALTY,
     BytePieceTrainer,
@@ -449,19 +450,8 @@ def _jieba_model_for(jieba, texts: list[str]) -> UnigramModel:
     return UnigramModel(logp)
 
 
-def _jieba_sentences(jieba, n, seed=0):
-    freq = jieba.dt.FREQ
-    words = sorted(w for w, f in freq.items() if f and HAN.fullmatch(w))
-    p = np.array([freq[w] for w in words], dtype=np.float64)
-    p /= p.sum()
-    rng = np.random.default_rng(seed)
-    sizes = rng.integers(2, 12, size=n)
-    drawn = rng.choice(len(words), size=int(sizes.sum()), p=p)
-    return ["".join(words[j] for j in chunk) for chunk in np.split(drawn, np.cumsum(sizes)[:-1])]
-
-
 def test_viterbi_matches_jieba_without_hmm(jieba_dict):
-    sents = _jieba_sentences(jieba_dict, 300)
+    sents = jieba_sentences(300)
     model = _jieba_model_for(jieba_dict, sents)
     for s in sents:
         ours = [p.decode() for p in viterbi_decode(s.encode(), model)[0]]
@@ -576,3 +566,17 @@ def test_viterbi_and_sampler_match_bytepiece(bytepiece_mod, fitted, small_corpus
     ours = sample_many(text, model, alpha, n, rng=np.random.default_rng(7))
     assert chisquare_against(theirs, probs)[1] > 1e-3
     assert chisquare_against(ours, probs)[1] > 1e-3
+
+
+def test_jieba_model_and_sentences_are_real_and_validated():
+    pytest.importorskip("jieba")
+    from kexue_lab.tokenization.jieba_dict import jieba_model
+
+    m = jieba_model()
+    assert "研究".encode() in m and len(m) > 300_000
+    a, b = jieba_sentences(5, seed=1), jieba_sentences(5, seed=1)
+    assert a == b and len(a) == 5 and all(a)
+    with pytest.raises(ValueError, match="n must"):
+        jieba_sentences(0)
+    with pytest.raises(ValueError, match="seed must"):
+        jieba_sentences(3, seed=-1)

@@ -261,16 +261,7 @@ def _sample_perfect(text: bytes, model: UnigramModel, alpha: float, rng: np.rand
         if zn or back[n] >= 0:
             return _sample_perfect_log(text, model, alpha, rng)
         raise _unsegmentable(text, [0.0 if e == 0 or k >= 0 else NEG_INF for e, k in enumerate(back)])
-    pieces = []
-    e = n
-    while e > 0:
-        s = back[e]
-        if s < 0:  # cannot happen for a reachable end; guard against a silent partial path
-            raise RuntimeError(f"internal error: unset back-pointer at offset {e}")
-        pieces.append(text[s:e])
-        e = s
-    pieces.reverse()
-    return pieces
+    return _backtrack(text, back)
 
 
 def _sample_perfect_log(text: bytes, model: UnigramModel, alpha: float, rng: np.random.Generator) -> list[bytes]:
