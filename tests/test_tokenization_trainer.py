@@ -572,8 +572,12 @@ def test_jieba_model_and_sentences_are_real_and_validated():
     pytest.importorskip("jieba")
     from kexue_lab.tokenization.jieba_dict import jieba_model
 
+    from kexue_lab.tokenization.jieba_dict import jieba_counts
+
     m = jieba_model()
     assert "研究".encode() in m and len(m) > 300_000
+    counts = jieba_counts()
+    assert counts["研究".encode()] > 0 and len(counts) > 300_000
     a, b = jieba_sentences(5, seed=1), jieba_sentences(5, seed=1)
     assert a == b and len(a) == 5 and all(a)
     with pytest.raises(ValueError, match="n must"):

@@ -17,7 +17,7 @@ import numpy as np
 
 from .unigram import UnigramModel
 
-__all__ = ["HAN", "jieba_model", "jieba_sentences"]
+__all__ = ["HAN", "jieba_counts", "jieba_model", "jieba_sentences"]
 
 HAN = re.compile("[\u4e00-\u9fd5]+")  # jieba's class of Chinese characters
 
@@ -30,6 +30,21 @@ def _jieba():
     jieba.setLogLevel(60)
     jieba.initialize()
     return jieba
+
+
+def jieba_counts() -> dict[bytes, int]:
+    """Word (UTF-8 bytes) -> count, read from the ``dict.txt`` that ships inside the jieba package.
+
+    First used in chapter 9768 (and 9811).
+    """
+    import importlib.resources
+
+    counts: dict[bytes, int] = {}
+    with (importlib.resources.files("jieba") / "dict.txt").open("rb") as fh:
+        for line in fh:
+            word, count = line.split(b" ", 2)[:2]
+            counts[word] = int(count)
+    return counts
 
 
 def jieba_model() -> UnigramModel:
