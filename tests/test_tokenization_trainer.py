@@ -570,9 +570,7 @@ def test_viterbi_and_sampler_match_bytepiece(bytepiece_mod, fitted, small_corpus
 
 def test_jieba_model_and_sentences_are_real_and_validated():
     pytest.importorskip("jieba")
-    from kexue_lab.tokenization.jieba_dict import jieba_model
-
-    from kexue_lab.tokenization.jieba_dict import jieba_counts
+    from kexue_lab.tokenization.jieba_dict import jieba_counts, jieba_model
 
     m = jieba_model()
     assert "研究".encode() in m and len(m) > 300_000
