@@ -36,6 +36,8 @@ import numpy as np
 import sympy as sp
 from scipy import special
 
+from .checks import check_int
+
 __all__ = [
     "apply_exp_d",
     "bohr_mollerup_bounds",
@@ -86,14 +88,7 @@ def _complex(x: Any, name: str) -> mpmath.mpc:
     return value
 
 
-def _int(n: Any, name: str, lo: int, hi: int | None = None) -> int:
-    if _is_bool(n) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(n).__name__}")
-    n = int(n)
-    if n < lo or (hi is not None and n > hi):
-        bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise ValueError(f"{name} must be {bound}, got {n}")
-    return n
+_int = check_int
 
 
 def _dps(dps: Any) -> int:

@@ -39,6 +39,8 @@ import torch
 from numpy.typing import ArrayLike
 from scipy import optimize, signal, special
 
+from .checks import check_int
+
 __all__ = [
     "softmax_jacobian",
     "l1_grad_objective",
@@ -158,12 +160,7 @@ def _check_d(d: object) -> int:
     return int(d)
 
 
-def _check_int(x: object, name: str, minimum: int) -> int:
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(x).__name__}")
-    if int(x) < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {x}")
-    return int(x)
+_check_int = check_int
 
 
 def _check_generator(generator: object) -> np.random.Generator:

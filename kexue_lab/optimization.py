@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import check_int
+
 __all__ = [
     "BallSolution",
     "ConstantLR",
@@ -61,11 +63,7 @@ def _positive(value: Any, name: str) -> float:
 
 
 def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
+    return check_int(value, name, 1)
 
 
 def _vector(x: Any, name: str) -> np.ndarray:

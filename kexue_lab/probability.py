@@ -25,6 +25,8 @@ import torch
 from scipy.integrate import trapezoid
 from torch import nn
 
+from .checks import check_int
+
 __all__ = [
     "autocorrelate",
     "FourierDensity",
@@ -45,9 +47,11 @@ _TINY = 1e-300  # floor of the (unnormalised) density inside a log: keeps log_pr
 
 
 def _check_int(name: str, value: Any, *, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or int(value) < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+    # This chapter's contract asks for ValueError on a non-integer too.
+    try:
+        return check_int(value, name, minimum)
+    except TypeError as exc:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}") from exc
 
 
 def _check_positive(name: str, value: Any) -> float:

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_int
 from .unigram import UnigramModel, as_bytes, viterbi_decode
 
 __all__ = [
@@ -56,14 +57,7 @@ MAX_ORDER = 8  # k-grams are packed into uint64 codes, 8 bits per byte
 CONTINUATION_PENALTY = 1e9
 
 
-def _check_int(value: object, name: str, lo: int, hi: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    v = int(value)
-    if v < lo or (hi is not None and v > hi):
-        rng = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise ValueError(f"{name} must be {rng}, got {v}")
-    return v
+_check_int = check_int
 
 
 def _check_normalize(normalize: object) -> str | None:
