@@ -88,11 +88,8 @@ def _complex(x: Any, name: str) -> mpmath.mpc:
     return value
 
 
-_int = check_int
-
-
 def _dps(dps: Any) -> int:
-    return _int(dps, "dps", 15, 1000)
+    return check_int(dps, "dps", 15, 1000)
 
 
 def _real_array(xs: Any, name: str) -> np.ndarray:
@@ -146,7 +143,7 @@ def apply_exp_d(expr: Any, var: sp.Symbol, order: int) -> sp.Expr:
     """
     if not isinstance(var, sp.Symbol):
         raise TypeError(f"var must be a sympy Symbol, got {type(var).__name__}")
-    order = _int(order, "order", 0)
+    order = check_int(order, "order", 0)
     if _is_bool(expr):
         raise TypeError("expr must be a sympy expression or number, got a bool")
     try:
@@ -190,7 +187,7 @@ def gamma_taylor_coefficients(x0: float, order: int, *, dps: int = 30) -> list[m
     """
     x = _real(x0, "x0")
     _not_a_pole(x, "x0")
-    order = _int(order, "order", 0, 500)
+    order = check_int(order, "order", 0, 500)
     dps = _dps(dps)
     with mpmath.workdps(dps):
         xm = mpmath.mpf(x0) if isinstance(x0, mpmath.mpf) else mpmath.mpf(x)
@@ -269,12 +266,12 @@ def fourier_coefficients(func: Callable[[np.ndarray], Any], ks: Sequence[int], *
     First used in chapter 3108.
     """
     _callable(func, "func")
-    samples = _int(samples, "samples", 4)
+    samples = check_int(samples, "samples", 4)
     if isinstance(ks, str | bytes) or not isinstance(ks, Sequence | np.ndarray):
         raise TypeError(f"ks must be a sequence of ints, got {type(ks).__name__}")
     if len(ks) == 0:
         raise ValueError("ks must not be empty")
-    kk = [_int(k, f"ks[{i}]", -(10**9)) for i, k in enumerate(ks)]
+    kk = [check_int(k, f"ks[{i}]", -(10**9)) for i, k in enumerate(ks)]
     if any(2 * abs(k) >= samples for k in kk):
         raise ValueError(f"every |k| must be < samples/2 = {samples / 2:g} (aliasing); raise samples")
     w = -np.pi + 2 * np.pi * np.arange(samples) / samples
@@ -297,7 +294,7 @@ def comb_weights(K: int) -> list[Fraction]:
 
     First used in chapter 3108.
     """
-    K = _int(K, "K", 1)
+    K = check_int(K, "K", 1)
     return [Fraction((-1) ** k, math.factorial(k)) for k in range(K)]
 
 
@@ -309,7 +306,7 @@ def gamma_residue(k: int, *, dps: int = 30) -> mpmath.mpf:
 
     First used in chapter 3108.
     """
-    k = _int(k, "k", 0, 200)
+    k = check_int(k, "k", 0, 200)
     dps = _dps(dps)
     with mpmath.workdps(dps):
         return +mpmath.limit(lambda z: (z + k) * mpmath.gamma(z), -k)
@@ -339,7 +336,7 @@ def contour_integral(x: complex, *, m: int = 0, a: float = 0.0, dps: int = 20) -
     First used in chapter 3108.
     """
     xc = _complex(x, "x")
-    m = _int(m, "m", -(10**6), 10**6)
+    m = check_int(m, "m", -(10**6), 10**6)
     a = _real(a, "a")
     dps = _dps(dps)
     if xc.real <= 0:
@@ -391,7 +388,7 @@ def perturbed_gamma(x: Any, eps: float, *, n: int = 1) -> np.ndarray:
     First used in chapter 3108.
     """
     e = _eps(eps)
-    n = _int(n, "n", 1)
+    n = check_int(n, "n", 1)
     if _is_bool(x) or isinstance(x, str):
         raise TypeError("x must be a number or an array of numbers")
     z = np.asarray(x)
@@ -414,7 +411,7 @@ def perturbed_log_gamma(x: Any, eps: float, *, n: int = 1) -> np.ndarray:
     First used in chapter 3108.
     """
     e = _eps(eps)
-    n = _int(n, "n", 1)
+    n = check_int(n, "n", 1)
     xs = _real_array(x, "x")
     if np.any(xs <= 0):
         raise ValueError("x must be > 0 (log Gamma is taken on the positive axis)")
@@ -436,7 +433,7 @@ def perturbed_log_gamma_dd(x: Any, eps: float, *, n: int = 1) -> np.ndarray:
     First used in chapter 3108.
     """
     e = _eps(eps)
-    n = _int(n, "n", 1)
+    n = check_int(n, "n", 1)
     xs = _real_array(x, "x")
     if np.any(xs <= 0):
         raise ValueError("x must be > 0")
@@ -522,7 +519,7 @@ def log_convexity_witness(eps: float, *, n: int = 1) -> float:
     e = _real(eps, "eps")
     if e == 0 or abs(e) >= 0.5:
         raise ValueError(f"eps must satisfy 0 < |eps| < 1/2, got {e:g}")
-    n = _int(n, "n", 1)
+    n = check_int(n, "n", 1)
     q = 0.25 if e > 0 else 0.75
     threshold = (2 * math.pi * n) ** 2 * abs(e) / (1 + abs(e))
 
@@ -564,7 +561,7 @@ def bohr_mollerup_bounds(x: float, n: int) -> tuple[float, float]:
     xv = _real(x, "x")
     if not 0 < xv <= 1:
         raise ValueError(f"x must lie in (0, 1], got {xv:g}")
-    n = _int(n, "n", 2, 10**8)
+    n = check_int(n, "n", 2, 10**8)
     j = np.arange(1, n, dtype=float)
     # log[(n-1)! / (x (x+1) ... (x+n-1))] = -log x + sum_j log(j / (x + j))
     common = -math.log(xv) + math.fsum(np.log1p(-xv / (xv + j)))
@@ -624,7 +621,7 @@ def prym_split(x: complex, *, terms: int = 60, dps: int = 20) -> tuple[mpmath.mp
     """
     xc = _complex(x, "x")
     _not_a_pole(xc, "x")
-    terms = _int(terms, "terms", 1, 10_000)
+    terms = check_int(terms, "terms", 1, 10_000)
     dps = _dps(dps)
     with mpmath.workdps(dps + 5):
         xc = mpmath.mpc(x)

@@ -160,9 +160,6 @@ def _check_d(d: object) -> int:
     return int(d)
 
 
-_check_int = check_int
-
-
 def _check_generator(generator: object) -> np.random.Generator:
     if generator is None:
         return np.random.default_rng(0)
@@ -508,7 +505,7 @@ def sample_logits(
     if nn.ndim != 0:
         raise TypeError("n must be a single int here, not an array")
     model, d = _check_model(model, d)
-    draws = _check_int(draws, "draws", 1)
+    draws = check_int(draws, "draws", 1)
     rng = _check_generator(generator)
     size = (draws, int(nn))
     if model == "normal":
@@ -574,7 +571,7 @@ def mc_grad_objective(
     call is reproducible). First used in chapter 9812.
     """
     a, a_scalar = _check_alpha_array(alpha)
-    draws = _check_int(draws, "draws", 2)
+    draws = check_int(draws, "draws", 2)
     s = sample_logits(n, model=model, d=d, draws=draws, generator=generator)
     v = l1_grad_objective_grid(a.reshape(-1), s)  # (A, draws)
     mean = v.mean(axis=1).reshape(a.shape)

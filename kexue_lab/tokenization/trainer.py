@@ -57,9 +57,6 @@ MAX_ORDER = 8  # k-grams are packed into uint64 codes, 8 bits per byte
 CONTINUATION_PENALTY = 1e9
 
 
-_check_int = check_int
-
-
 def _check_normalize(normalize: object) -> str | None:
     if normalize is not None and normalize not in ("NFC", "NFD", "NFKC", "NFKD"):
         raise ValueError(f"normalize must be None or one of 'NFC', 'NFD', 'NFKC', 'NFKD', got {normalize!r}")
@@ -79,7 +76,7 @@ def split_chunks(text: str, *, normalize: str | None = "NFC", maxlen: int = 10_0
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
     normalize = _check_normalize(normalize)
-    maxlen = _check_int(maxlen, "maxlen", 0)
+    maxlen = check_int(maxlen, "maxlen", 0)
     if normalize is not None:
         text = unicodedata.normalize(normalize, text)
     width = "" if maxlen == 0 else str(maxlen)
@@ -130,7 +127,7 @@ class NgramTable:
     def __init__(
         self, order: int, codes: list[np.ndarray], logcond: list[np.ndarray], counts: list[np.ndarray] | None = None
     ):
-        self.order = _check_int(order, "order", 1, MAX_ORDER)
+        self.order = check_int(order, "order", 1, MAX_ORDER)
         if len(codes) != self.order or len(logcond) != self.order:
             raise ValueError(f"need one code array and one value array per order 1..{self.order}")
         self._codes = [np.asarray(c, dtype=np.uint64) for c in codes]
@@ -144,7 +141,7 @@ class NgramTable:
 
         First used in chapter 9752.
         """
-        order = _check_int(order, "order", 1, MAX_ORDER)
+        order = check_int(order, "order", 1, MAX_ORDER)
         if not isinstance(table, Mapping):
             raise TypeError(f"table must be a mapping bytes -> float, got {type(table).__name__}")
         per: list[dict[int, float]] = [{} for _ in range(order)]
@@ -176,8 +173,8 @@ class NgramTable:
 
         First used in chapter 9752.
         """
-        order = _check_int(order, "order", 1, MAX_ORDER)
-        min_count = _check_int(min_count, "min_count", 1)
+        order = check_int(order, "order", 1, MAX_ORDER)
+        min_count = check_int(min_count, "min_count", 1)
         chunks = [as_bytes(c, "chunk") for c in chunks]
         data, chunk_start, _ = _concat(chunks)
         buf = np.frombuffer(data, dtype=np.uint8)
@@ -249,7 +246,7 @@ class NgramTable:
 
     def grams(self, k: int) -> list[bytes]:
         """All kept k-grams of length ``k`` (sorted)."""
-        k = _check_int(k, "k", 1, self.order)
+        k = check_int(k, "k", 1, self.order)
         return [int(c).to_bytes(k, "big") for c in self._codes[k - 1]]
 
     def _emissions(self, buf: np.ndarray, chunk_start: np.ndarray) -> np.ndarray:
@@ -479,16 +476,16 @@ class BytePieceTrainer:
         n_specials: int = 3,
         continuation_penalty: float = CONTINUATION_PENALTY,
     ) -> None:
-        self.order = _check_int(order, "order", 1, MAX_ORDER)
-        self.n_specials = _check_int(n_specials, "n_specials", 0)
-        self.max_vocab_size = _check_int(max_vocab_size, "max_vocab_size", 256 + self.n_specials)
-        self.min_count = _check_int(min_count, "min_count", 1)
-        self.max_piece_length = _check_int(max_piece_length, "max_piece_length", 1)
+        self.order = check_int(order, "order", 1, MAX_ORDER)
+        self.n_specials = check_int(n_specials, "n_specials", 0)
+        self.max_vocab_size = check_int(max_vocab_size, "max_vocab_size", 256 + self.n_specials)
+        self.min_count = check_int(min_count, "min_count", 1)
+        self.max_piece_length = check_int(max_piece_length, "max_piece_length", 1)
         if not isinstance(ensure_unicode, bool):
             raise TypeError(f"ensure_unicode must be a bool, got {type(ensure_unicode).__name__}")
         self.ensure_unicode = ensure_unicode
         self.normalize = _check_normalize(normalize)
-        self.max_chunk_chars = _check_int(max_chunk_chars, "max_chunk_chars", 0)
+        self.max_chunk_chars = check_int(max_chunk_chars, "max_chunk_chars", 0)
         self.continuation_penalty = _check_penalty(continuation_penalty)
 
     def chunks(self, texts: Iterable[str]) -> list[bytes]:
