@@ -646,3 +646,24 @@ def test_random_model_and_piece_text_are_seeded_and_validated():
         random_piece_text(a, 3, 5)
     with pytest.raises(ValueError, match="length"):
         random_piece_text(a, np.random.default_rng(0), -1)
+
+
+# ----------------------------------------------------------------------------- format_segmentation
+
+
+def test_format_segmentation_joins_utf8_pieces_and_shows_broken_bytes_in_hex():
+    from kexue_lab.tokenization.sampling import format_segmentation
+
+    zh = "今天".encode()
+    assert format_segmentation([b"w", b"atching"]) == "w|atching"
+    assert format_segmentation((zh, zh[:2], zh[2:])) == "今天|<e4 bb>|<8a e5 a4 a9>"
+    assert format_segmentation([]) == ""
+
+
+def test_format_segmentation_rejects_non_bytes():
+    from kexue_lab.tokenization.sampling import format_segmentation
+
+    with pytest.raises(TypeError, match="sequence of bytes"):
+        format_segmentation(b"abc")
+    with pytest.raises(TypeError, match="must be bytes"):
+        format_segmentation(["a", "b"])

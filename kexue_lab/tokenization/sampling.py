@@ -72,6 +72,7 @@ __all__ = [
     "METHODS",
     "chisquare_against",
     "duel_chain_probs",
+    "format_segmentation",
     "legacy_exact_distribution",
     "nbest",
     "reservoir_select_probs",
@@ -747,3 +748,24 @@ def chisquare_against(
     exp_arr *= total / exp_arr.sum()  # remove float rounding so scipy's sum check passes
     res = stats.chisquare(np.array(obs, dtype=np.float64), exp_arr)
     return float(res.statistic), float(res.pvalue), dof
+
+
+def format_segmentation(pieces: Sequence[bytes]) -> str:
+    """A segmentation as one line of text: the pieces joined by ``'|'``.
+
+    A piece that is valid UTF-8 is shown decoded; any other piece (for example half of a Chinese
+    character) is shown as its bytes in hex, ``<e4 bb>``. The empty segmentation gives ``''``.
+
+    First used in chapter 9768.
+    """
+    if isinstance(pieces, (bytes, bytearray, str)):
+        raise TypeError(f"pieces must be a sequence of bytes pieces, not a single {type(pieces).__name__}")
+    out = []
+    for piece in pieces:
+        if not isinstance(piece, (bytes, bytearray)):
+            raise TypeError(f"every piece must be bytes, got {type(piece).__name__}: {piece!r}")
+        try:
+            out.append(bytes(piece).decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append("<" + bytes(piece).hex(" ") + ">")
+    return "|".join(out)
